@@ -1,0 +1,14 @@
+from django.conf import settings
+
+from config.navigation import sections_for
+
+
+def harbour(request):
+    user = getattr(request, "user", None)
+    verified = bool(user and user.is_authenticated and user.is_verified())
+    return {
+        "PROTECTIVE_MARKING": settings.PROTECTIVE_MARKING,
+        # A password-only session sees no navigation: it can only finish signing in.
+        "nav_sections": sections_for(user) if verified else [],
+        "fully_signed_in": verified,
+    }
