@@ -4,4 +4,7 @@ def axes_username(request, credentials) -> str:
     Without this, "Worker@x" and "worker@x" would be separate counters and an attacker
     could multiply the five attempts by varying the case.
     """
-    return (credentials or {}).get("username", "").strip().lower()
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return (username or "").strip().lower()

@@ -21,7 +21,14 @@ AGENCIES = [
 PEOPLE = [
     ("caseworker", "Casey Demo-Worker", "IDVA", 0, "IDVA team", Role.CASEWORKER),
     ("dart", "Dana Demo-Dart", "DART officer", 1, "DART", Role.DART_OFFICER),
-    ("coordinator", "Cory Demo-Coordinator", "MARAC coordinator", 1, "MARAC unit", Role.MARAC_COORDINATOR),
+    (
+        "coordinator",
+        "Cory Demo-Coordinator",
+        "MARAC coordinator",
+        1,
+        "MARAC unit",
+        Role.MARAC_COORDINATOR,
+    ),
     ("chair", "Charlie Demo-Chair", "MARAC chair", 1, "MARAC unit", Role.MARAC_CHAIR),
     ("rep", "Robin Demo-Rep", "Social worker", 2, "Safeguarding", Role.AGENCY_REP),
     ("manager", "Morgan Demo-Manager", "IDVA service manager", 0, "Management", Role.MANAGER),
@@ -62,7 +69,7 @@ def seed_people() -> list[User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
         users.append(user)
     return users

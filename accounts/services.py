@@ -47,7 +47,9 @@ def staff_send_activation(*, acting_user: User | None, user: User, base_url: str
         from_email=None,
         recipient_list=[user.email],
     )
-    logger.info("activation link sent to user %s by user %s", user.pk, getattr(acting_user, "pk", None))
+    logger.info(
+        "activation link sent to user %s by user %s", user.pk, getattr(acting_user, "pk", None)
+    )
 
 
 @transaction.atomic
@@ -79,7 +81,9 @@ def staff_set_active(*, acting_user: User, user: User, active: bool) -> None:
     user.is_active = active
     user.deactivated_at = None if active else timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
-    logger.info("user %s %s by user %s", user.pk, "reactivated" if active else "deactivated", acting_user.pk)
+    logger.info(
+        "user %s %s by user %s", user.pk, "reactivated" if active else "deactivated", acting_user.pk
+    )
 
 
 @transaction.atomic

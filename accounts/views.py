@@ -116,7 +116,11 @@ def setup(request):
     return render(
         request,
         "accounts/setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
     )
 
 
@@ -190,7 +194,9 @@ def staff_create(request):
             request, f"{user.full_name} was added. An activation link was emailed to {user.email}."
         )
         return redirect("staff:list")
-    return render(request, "accounts/staff_form.html", {"form": form, "title": "Add a member of staff"})
+    return render(
+        request, "accounts/staff_form.html", {"form": form, "title": "Add a member of staff"}
+    )
 
 
 @admin_only
@@ -203,7 +209,9 @@ def staff_edit(request, pk):
         messages.success(request, f"{user.full_name} was updated.")
         return redirect("staff:list")
     return render(
-        request, "accounts/staff_form.html", {"form": form, "title": f"Edit {user.full_name}", "person": user}
+        request,
+        "accounts/staff_form.html",
+        {"form": form, "title": f"Edit {user.full_name}", "person": user},
     )
 
 
@@ -257,4 +265,3 @@ def staff_action(request, pk, action):
         "accounts/staff_confirm.html",
         {"person": user, "label": label, "explanation": explanation},
     )
-

@@ -82,7 +82,9 @@ def test_next_is_honoured_after_both_factors(client, lead):
 
 
 def test_next_to_another_site_is_ignored(client, lead):
-    client.post(LOGIN, {"username": lead.email, "password": TEST_PASSWORD, "next": "https://evil.example/"})
+    client.post(
+        LOGIN, {"username": lead.email, "password": TEST_PASSWORD, "next": "https://evil.example/"}
+    )
     assert client.post(VERIFY, {"code": totp_code(lead)}).url == DASHBOARD
 
 

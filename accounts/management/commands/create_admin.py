@@ -24,5 +24,7 @@ class Command(BaseCommand):
         )
         user = User.objects.create_user(email=email, full_name=name, agency=agency_obj)
         user.groups.add(Group.objects.get(name=Role.SYSTEM_ADMIN))
-        self.stdout.write(f"Created {user.email}. Open this path on your Harbour host to set the password:")
+        self.stdout.write(
+            f"Created {user.email}. Open this path on your Harbour host to set the password:"
+        )
         self.stdout.write(activation_path(user))
