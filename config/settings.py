@@ -248,6 +248,12 @@ EMAIL_BACKEND = env.str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=not DEBUG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="harbour@localhost")
 
 # Logs carry no request bodies and no personal data: only paths, users' ids and incident ids.
 LOGGING = {
