@@ -50,3 +50,81 @@ def auditor(home_team):
 @pytest.fixture
 def admin(home_team):
     return UserFactory(team=home_team, full_name="Adam Admin", roles=[Role.SYSTEM_ADMIN])
+
+
+@pytest.fixture
+def perp_worker(db):
+    """A probation officer named on the case with perpetrator-side scope (view and change)."""
+    team = TeamFactory(
+        name="Offender management", agency=AgencyFactory(name="Probation (fictional)")
+    )
+    return UserFactory(team=team, full_name="Percy Probation", roles=[Role.CASEWORKER])
+
+
+@pytest.fixture
+def excluded_user(home_team):
+    return UserFactory(team=home_team, full_name="Ezra Excluded", roles=[Role.CASEWORKER])
+
+
+@pytest.fixture
+def break_glass_user(db):
+    team = TeamFactory(name="Night duty", agency=AgencyFactory(name="Out of Hours (fictional)"))
+    return UserFactory(team=team, full_name="Bea Breakglass", roles=[Role.CASEWORKER])
+
+
+@pytest.fixture
+def case(lead, perp_worker, excluded_user, break_glass_user):
+    """A case led by `lead`: perp_worker named on the perpetrator side; excluded_user
+    granted full access but excluded; break_glass_user in by break-glass."""
+    from cases import services
+    from cases.models import Person
+    from tests.factories import add_person, grant, make_case
+
+    case = make_case(lead)
+    add_person(case, Person.Role.PRIMARY_PERPETRATOR, "Pat", "Perpetrator-Test", aliases=["Big P"])
+    grant(case, perp_worker, by=lead, scope="perpetrator_side", can_change=True)
+    grant(case, excluded_user, by=lead, can_change=True)
+    services.case_exclude(acting_user=lead, case=case, user=excluded_user, reason="Related to Pat")
+    services.case_break_glass(
+        acting_user=break_glass_user, case=case, reason="Out-of-hours emergency"
+    )
+    return case
+
+
+@pytest.fixture
+def world(
+    case,
+    lead,
+    colleague,
+    outsider,
+    perp_worker,
+    manager,
+    auditor,
+    admin,
+    excluded_user,
+    break_glass_user,
+):
+    """The case with one of everything in it, and the whole cast (permission matrix)."""
+    from cases.models import CaseTask, Disclosure, Person, WarningMarker
+
+    perpetrator = Person.objects.get(case=case, role=Person.Role.PRIMARY_PERPETRATOR)
+    return {
+        "case": case,
+        "perpetrator": perpetrator,
+        "disclosure": Disclosure.objects.create(
+            case=case, taken_by=lead, disclosed_on="2026-11-01"
+        ),
+        "task": CaseTask.objects.create(case=case, title="Call DART", created_by=lead),
+        "warning": WarningMarker.objects.create(person=perpetrator, kind="dogs", created_by=lead),
+        "users": {
+            "lead": lead,
+            "colleague": colleague,
+            "outsider": outsider,
+            "perp_worker": perp_worker,
+            "manager": manager,
+            "auditor": auditor,
+            "admin": admin,
+            "excluded": excluded_user,
+            "break_glass": break_glass_user,
+        },
+    }

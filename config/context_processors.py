@@ -6,7 +6,13 @@ from config.navigation import sections_for
 def harbour(request):
     user = getattr(request, "user", None)
     verified = bool(user and user.is_authenticated and user.is_verified())
+    unread = 0
+    if verified:
+        from cases.models import Notification
+
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "PROTECTIVE_MARKING": settings.PROTECTIVE_MARKING,
         # A password-only session sees no navigation: it can only finish signing in.
         "nav_sections": sections_for(user) if verified else [],

@@ -20,8 +20,38 @@ class Section:
         return reverse(self.url_name)
 
 
+CASE_WORK = (
+    Role.CASEWORKER,
+    Role.DART_OFFICER,
+    Role.MARAC_COORDINATOR,
+    Role.MARAC_CHAIR,
+    Role.AGENCY_REP,
+    Role.MANAGER,
+)
+
 SECTIONS = [
     Section("Dashboard", "dashboard", "house", "Your work at a glance.", ()),
+    Section(
+        "Cases",
+        "cases:list",
+        "folder2-open",
+        "The cases you are named on: search, open a new case.",
+        (*CASE_WORK, Role.SYSTEM_ADMIN),
+    ),
+    Section(
+        "Team allocation",
+        "cases:allocation",
+        "diagram-3",
+        "Your team's cases and who leads them; give or remove access.",
+        (Role.MANAGER,),
+    ),
+    Section(
+        "Emergency access",
+        "cases:break_glass",
+        "exclamation-octagon",
+        "Break-glass access to a case in an emergency (recorded and reviewed).",
+        CASE_WORK,
+    ),
     Section(
         "Staff",
         "staff:list",

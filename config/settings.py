@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -79,7 +80,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "guardian",
+    "auditlog",
     "accounts",
+    "audit",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "config.errors.IncidentMiddleware",
     # axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -235,6 +241,20 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-guardian holds case grants (direct-FK tables in cases.models). Harbour never asks
+# guardian's backend or shortcuts for permissions: cases.access does every check.
+ANONYMOUS_USER_NAME = None
+# Its permission backend is deliberately not installed: user.has_perm(case) would bypass
+# expiry, exclusions and scope, which only cases.access knows.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
+
+# django-auditlog: JSON diffs; every masked field is replaced whole, never half-masked.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_MASK_CALLABLE = "audit.masking.redact"
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

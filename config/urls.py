@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("staff/", include("accounts.staff_urls")),
+    path("cases/", include("cases.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -9,7 +9,29 @@ from config.navigation import sections_for
 
 @require_GET
 def dashboard(request):
-    return render(request, "dashboard.html", {"sections": sections_for(request.user)})
+    from cases.models import Case, CaseTask
+
+    my_tasks = (
+        CaseTask.objects.for_user(request.user)
+        .open()
+        .filter(assignee=request.user)
+        .select_related("case")
+        .order_by("due_on")[:20]
+    )
+    my_cases = Case.objects.visible_to(request.user).open().filter(lead=request.user)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "sections": sections_for(request.user),
+            "my_tasks": list(my_tasks),
+            "overdue_count": CaseTask.objects.for_user(request.user)
+            .overdue()
+            .filter(assignee=request.user)
+            .count(),
+            "my_cases": list(my_cases.order_by("-opened_at")[:10]),
+        },
+    )
 
 
 @login_not_required

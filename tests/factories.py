@@ -60,3 +60,36 @@ def totp_code(user, offset_steps: int = 0) -> str:
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()
     code = totp(device.bin_key, device.step, device.t0, device.digits, drift=offset_steps)
     return str(code).zfill(device.digits)
+
+
+def make_case(lead, *, survivor_name=("Sam", "Survivor-Test"), aliases=(), **person_fields):
+    """A case opened by `lead` through the real service, with its survivor."""
+    from cases import services
+    from cases.models import Person
+
+    survivor = Person(given_name=survivor_name[0], family_name=survivor_name[1], **person_fields)
+    return services.case_create(acting_user=lead, survivor=survivor, aliases=list(aliases))
+
+
+def add_person(case, role, given_name, family_name="", aliases=(), **fields):
+    from cases.models import Alias, Person
+
+    person = Person.objects.create(
+        case=case, role=role, given_name=given_name, family_name=family_name, **fields
+    )
+    Alias.objects.bulk_create([Alias(person=person, name=a) for a in aliases])
+    return person
+
+
+def grant(case, user, *, by, scope="full", can_change=False, reason="Test grant", expires_at=None):
+    from cases import services
+
+    services.case_grant_access(
+        acting_user=by,
+        case=case,
+        user=user,
+        scope=scope,
+        can_change=can_change,
+        reason=reason,
+        expires_at=expires_at,
+    )

@@ -1,7 +1,12 @@
 """Every URL × every kind of visitor → the expected answer (ASVS AC1; pretix's pattern).
 
 The guard test fails when the resolver has a URL this table lacks, so a new view cannot
-ship without someone deciding who may reach it. Later apps add their rows and roles.
+ship without someone deciding who may reach it.
+
+Visitors: the STYLE.md cast on one case (see conftest.py `case`): its lead; a colleague
+in the same team not named; an outsider from another agency; a perpetrator-side worker;
+the team's manager (not named); an auditor; a system administrator; a user named but
+excluded; a user in by break-glass; plus anonymous, password-only and deactivated.
 
 Expected answers: an HTTP status, or
   "login"  – 302 to the sign-in page (not signed in),
@@ -10,32 +15,50 @@ Expected answers: an HTTP status, or
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Role
 from tests.factories import UserFactory
 from tests.helpers import password_only, signed_in
 
-VISITORS = [
-    "anonymous",
-    "password_only",
-    "caseworker",
+STAFF = [
+    "lead",
+    "colleague",
+    "outsider",
+    "perp_worker",
     "manager",
     "auditor",
     "admin",
-    "deactivated",
+    "excluded",
+    "break_glass",
 ]
-STAFF = ["caseworker", "manager", "auditor", "admin"]
+VISITORS = ["anonymous", "password_only", "deactivated", *STAFF]
+CASE_WORKERS = [
+    "lead",
+    "colleague",
+    "outsider",
+    "perp_worker",
+    "manager",
+    "excluded",
+    "break_glass",
+]
 
 
-def row(anonymous="login", password_only="2fa", deactivated="login", **by_role):
+def row(anonymous="login", password_only="2fa", deactivated="login", staff=None, **by_role):
     expected = {"anonymous": anonymous, "password_only": password_only, "deactivated": deactivated}
-    default = by_role.pop("staff", None)
-    expected.update({role: by_role.get(role, default) for role in STAFF})
+    expected.update({role: by_role.get(role, staff) for role in STAFF})
     return expected
 
 
 ADMIN_ONLY = row(staff=403, admin=200)
+CASE_WORK_ONLY = row(staff=403, **dict.fromkeys(CASE_WORKERS, 200))
+# Case content: the named (lead, perpetrator side) and break-glass; 404 for everyone else.
+READ_CASE = row(staff=404, lead=200, perp_worker=200, break_glass=200)
+CHANGE_CASE = READ_CASE
+# The survivor's confidential details: never the perpetrator side.
+CONFIDENTIAL = row(staff=404, lead=200, break_glass=200)
+# Who can see the case: the lead and the team's manager (who sees no content through it).
+MANAGE = row(staff=404, lead=200, manager=200)
 
 MATRIX = {
     "healthz": row(anonymous=200, password_only=200, deactivated=200, staff=200),
@@ -53,6 +76,31 @@ MATRIX = {
     "staff:reactivate": ADMIN_ONLY,
     "staff:reset-2fa": ADMIN_ONLY,
     "staff:send-activation": ADMIN_ONLY,
+    "cases:list": row(staff=200),
+    "cases:create": CASE_WORK_ONLY,
+    "cases:allocation": row(staff=403, manager=200),
+    "cases:break_glass": CASE_WORK_ONLY,
+    "cases:notifications": row(staff=200),
+    "cases:notifications_read": row(staff=405),
+    "cases:detail": READ_CASE,
+    "cases:edit": CHANGE_CASE,
+    "cases:close": CHANGE_CASE,
+    "cases:person_add": CHANGE_CASE,
+    "cases:person_edit": CHANGE_CASE,
+    "cases:warning_add": CHANGE_CASE,
+    "cases:warning_remove": CHANGE_CASE,
+    "cases:disclosure_add": CONFIDENTIAL,
+    "cases:disclosure_edit": CONFIDENTIAL,
+    "cases:safe_contact": CONFIDENTIAL,
+    "cases:chronology": CONFIDENTIAL,
+    "cases:chronology_add": CONFIDENTIAL,
+    "cases:task_add": CHANGE_CASE,
+    "cases:task_edit": CHANGE_CASE,
+    "cases:task_done": row(staff=405),
+    "cases:access": MANAGE,
+    "cases:access_grant": MANAGE,
+    "cases:access_exclude": MANAGE,
+    "cases:access_revoke": MANAGE,
 }
 
 
@@ -74,36 +122,42 @@ def test_every_url_is_in_the_matrix():
     assert all_url_names() == set(MATRIX), "add the new URL to MATRIX with its expected answers"
 
 
-@pytest.fixture
-def target(db):
-    return UserFactory(full_name="Target Person")
-
-
-def url_for(name, target):
-    if name == "accounts:activate":
-        return reverse(name, args=["MQ", "bogus-token"])
+def url_for(name, world):
+    case = world["case"] if world else None
+    special = {
+        "accounts:activate": lambda: reverse(name, args=["MQ", "bogus-token"]),
+        "cases:person_edit": lambda: reverse(name, args=[case.pk, world["perpetrator"].pk]),
+        "cases:warning_add": lambda: reverse(name, args=[case.pk, world["perpetrator"].pk]),
+        "cases:warning_remove": lambda: reverse(name, args=[case.pk, world["warning"].pk]),
+        "cases:disclosure_edit": lambda: reverse(name, args=[case.pk, world["disclosure"].pk]),
+        "cases:task_edit": lambda: reverse(name, args=[case.pk, world["task"].pk]),
+        "cases:task_done": lambda: reverse(name, args=[case.pk, world["task"].pk]),
+        "cases:access_revoke": lambda: reverse(
+            name, args=[case.pk, world["users"]["perp_worker"].pk]
+        ),
+    }
+    if name in special:
+        return special[name]()
     if name.startswith("staff:") and name not in ("staff:list", "staff:create"):
-        return reverse(name, args=[target.pk])
-    return reverse(name)
+        return reverse(name, args=[world["users"]["lead"].pk])
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return reverse(name, args=[case.pk])
 
 
-def client_as(visitor, client, users):
+def client_as(visitor, client, world):
     if visitor == "anonymous":
         return client
     if visitor == "password_only":
-        return password_only(client, users["caseworker"])
+        return password_only(client, world["users"]["lead"])
     if visitor == "deactivated":
         user = UserFactory(roles=[Role.CASEWORKER])
         signed_in(client, user)
         user.is_active = False
         user.save(update_fields=["is_active"])
         return client
-    return signed_in(client, users[visitor])
-
-
-@pytest.fixture
-def users(lead, manager, auditor, admin):
-    return {"caseworker": lead, "manager": manager, "auditor": auditor, "admin": admin}
+    return signed_in(client, world["users"][visitor])
 
 
 def check(response, expected):
@@ -121,8 +175,8 @@ def check(response, expected):
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_matrix(client, users, target, name, visitor):
-    client = client_as(visitor, client, users)
-    response = client.get(url_for(name, target))
+def test_matrix(client, world, name, visitor):
+    client = client_as(visitor, client, world)
+    response = client.get(url_for(name, world))
     check(response, MATRIX[name][visitor])
     assert "no-store" in response.get("Cache-Control", "")
