@@ -48,3 +48,29 @@ def page(browser, live_server):
     context.close()
     # A CSP violation or a missing asset shows up as a console error.
     assert not errors, errors
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    """sign_in(user) -> a new page signed in as that user through the real pages."""
+    from tests.factories import TEST_PASSWORD, totp_code
+
+    contexts = []
+
+    def _sign_in(user, password=TEST_PASSWORD):
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Email address").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.locator("main").get_by_role("button", name="Continue").click()
+        page.get_by_role("textbox", name="Code").fill(totp_code(user))
+        page.locator("main").get_by_role("button", name="Verify").click()
+        page.wait_for_url(live_server.url + "/")
+        return page
+
+    yield _sign_in
+    for context in contexts:
+        context.close()
