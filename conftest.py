@@ -106,11 +106,18 @@ def world(
 ):
     """The case with one of everything in it, and the whole cast (permission matrix)."""
     from cases.models import CaseTask, Disclosure, Person, WarningMarker
+    from risk import services as risk_services
 
     perpetrator = Person.objects.get(case=case, role=Person.Role.PRIMARY_PERPETRATOR)
+    decision = risk_services.stage2_decide(acting_user=lead, case=case, immediate_risk=True)
     return {
         "case": case,
         "perpetrator": perpetrator,
+        "dash": risk_services.assessment_start(
+            acting_user=lead, case=case, code="dash_ric", subject=perpetrator
+        ),
+        "step": decision.steps.first(),
+        "plan": risk_services.safety_plan_start(acting_user=lead, case=case),
         "disclosure": Disclosure.objects.create(
             case=case, taken_by=lead, disclosed_on="2026-11-01"
         ),

@@ -108,6 +108,8 @@ class Case(models.Model):
         max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
     )
     immediate_risk = models.BooleanField("Immediate risk to life", default=False)
+    # MARAC criteria met by the current assessment (risk.scoring.Criterion values).
+    risk_criteria = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -306,6 +306,9 @@ def disclosure_edit(request, pk, disclosure_pk=None):
         except services.VersionConflict as conflict:
             return _conflict(request, case, form, conflict.current, "Disclosure")
         messages.success(request, "Disclosure saved.")
+        if disclosure_pk is None:
+            # Stage 2 follows a new disclosure: is there an immediate risk to life?
+            return redirect("risk:stage2", pk=case.pk)
         return redirect("cases:detail", pk=case.pk)
     if disclosure.pk:
         record_view(request, case, kind="disclosure", object_id=disclosure.pk, action="edit-form")

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "cases",
+    "risk",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,14 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Risk scoring (risk/scoring.py). 14+ Yes is SafeLives' visible high risk; the medium band
+# and the escalation threshold are local practice and configurable.
+RISK_HIGH_FROM = env.int("RISK_HIGH_FROM", default=14)
+RISK_MEDIUM_FROM = env.int("RISK_MEDIUM_FROM", default=10)
+MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
+MARAC_ESCALATION_MONTHS = env.int("MARAC_ESCALATION_MONTHS", default=12)
+MARAC_MEETING_WITHIN_DAYS = 14
 
 # Shown in a banner on every page and in the header and footer of every PDF.
 PROTECTIVE_MARKING = env.str("PROTECTIVE_MARKING", default="OFFICIAL-SENSITIVE")

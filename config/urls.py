@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("staff/", include("accounts.staff_urls")),
     path("cases/", include("cases.urls")),
+    path("cases/<int:pk>/", include("risk.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -101,6 +101,17 @@ MATRIX = {
     "cases:access_grant": MANAGE,
     "cases:access_exclude": MANAGE,
     "cases:access_revoke": MANAGE,
+    "risk:overview": READ_CASE,
+    "risk:start": CONFIDENTIAL,  # the DASH; the perpetrator assessment is tested separately
+    "risk:assessment": CONFIDENTIAL,
+    "risk:autosave": row(staff=405),
+    "risk:correct": CONFIDENTIAL,
+    "risk:stage2": CONFIDENTIAL,
+    "risk:stage2_step": CONFIDENTIAL,
+    "risk:plan_start": row(staff=405),
+    "risk:plan": CONFIDENTIAL,
+    "risk:plan_revise": CONFIDENTIAL,
+    "risk:plan_pdf": CONFIDENTIAL,
 }
 
 
@@ -135,6 +146,14 @@ def url_for(name, world):
         "cases:access_revoke": lambda: reverse(
             name, args=[case.pk, world["users"]["perp_worker"].pk]
         ),
+        "risk:start": lambda: reverse(name, args=[case.pk, "dash_ric"]),
+        "risk:assessment": lambda: reverse(name, args=[case.pk, world["dash"].pk]),
+        "risk:autosave": lambda: reverse(name, args=[case.pk, world["dash"].pk]),
+        "risk:correct": lambda: reverse(name, args=[case.pk, world["dash"].pk]),
+        "risk:stage2_step": lambda: reverse(name, args=[case.pk, world["step"].pk]),
+        "risk:plan": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
+        "risk:plan_revise": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
+        "risk:plan_pdf": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
     }
     if name in special:
         return special[name]()

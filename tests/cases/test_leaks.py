@@ -3,6 +3,7 @@ must never reach anyone who may not see them — not in any page, not in the aud
 not in the log."""
 
 import logging
+import subprocess
 
 import pytest
 from auditlog.models import LogEntry
@@ -22,6 +23,10 @@ CANARIES = {
     "disclosure": "CANARY-DISCLOSURE-91aa",
     "who_knows": "CANARY-WHOKNOWS-2f6c",
     "chronology": "CANARY-CHRONOLOGY-d4e8",
+    "dash_comment": "CANARY-DASH-COMMENT-6b3a",
+    "dash_source": "CANARY-DASH-SOURCE-0c77",
+    "plan_text": "CANARY-PLAN-CATALYST-8e21",
+    "plan_action": "CANARY-PLAN-ACTION-47f0",
 }
 # Everyone but the lead and the break-glass user.
 MAY_NOT_SEE = [v for v in STAFF if v not in ("lead", "break_glass")]
@@ -46,7 +51,24 @@ def canaries(world, lead):
     disclosure.who_knows = CANARIES["who_knows"]
     disclosure.save()
     ChronologyEntry.objects.create(case=case, recorded_by=lead, text=CANARIES["chronology"])
+    answer = world["dash"].answers.order_by("question__number").first()
+    answer.comment = CANARIES["dash_comment"]
+    answer.source = CANARIES["dash_source"]
+    answer.save()
+    plan = world["plan"]
+    plan.catalyst = CANARIES["plan_text"]
+    plan.save()
+    plan.actions.create(action=CANARIES["plan_action"], owner="IDVA")
     return world
+
+
+def text_of(response) -> str:
+    if response.get("Content-Type") == "application/pdf":
+        result = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        return result.stdout.decode()
+    return response.content.decode(errors="replace")
 
 
 def assert_clean(text, where):
@@ -59,7 +81,7 @@ def test_no_canary_in_any_page_for_those_who_may_not_see_it(client, canaries, vi
     client = client_as(visitor, client, canaries)
     for name in MATRIX:
         response = client.get(url_for(name, canaries))
-        assert_clean(response.content.decode(errors="replace"), f"{name} as {visitor}")
+        assert_clean(text_of(response), f"{name} as {visitor}")
     response = client.post(reverse("cases:list"), {"q": "Sam", "status": ""})
     assert_clean(response.content.decode(), f"case search as {visitor}")
 
@@ -69,6 +91,13 @@ def test_the_lead_does_see_them(client, canaries, lead):
     body = client.get(reverse("cases:detail", args=[canaries["case"].pk])).content.decode()
     for name in ("address", "phone", "safe_how", "code_word", "disclosure", "chronology"):
         assert CANARIES[name] in body, name
+    dash = client.get(reverse("risk:assessment", args=[canaries["case"].pk, canaries["dash"].pk]))
+    assert CANARIES["dash_comment"] in dash.content.decode()
+    plan = client.get(reverse("risk:plan", args=[canaries["case"].pk, canaries["plan"].pk]))
+    assert (
+        CANARIES["plan_text"] in plan.content.decode()
+        and CANARIES["plan_action"] in plan.content.decode()
+    )
 
 
 def test_perpetrator_side_worker_sees_the_case_but_no_canary(client, canaries, perp_worker):

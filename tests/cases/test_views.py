@@ -119,7 +119,7 @@ def test_disclosure_is_recorded_and_immediate_risk_flags_the_case(client, lead):
             "share_with": "Police, DART",
         },
     )
-    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert response.url == reverse("risk:stage2", args=[case.pk])  # Stage 2 comes next
     disclosure = Disclosure.objects.get(case=case)
     assert disclosure.taken_by == lead and disclosure.who_knows == "Her sister"
     case.refresh_from_db()

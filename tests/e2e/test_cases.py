@@ -35,6 +35,8 @@ def test_caseworker_opens_a_case_and_shares_it_with_a_colleague(sign_in, lead, c
     page.get_by_label("Agencies she agrees information may go to").fill("Police, DART")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Disclosure saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stage 2: act on the level of risk")).to_be_visible()
+    page.goto(case_url)
 
     # Safe contact, shown first on the case page.
     page.get_by_role("link", name="Record safe-contact details").click()
