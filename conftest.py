@@ -105,6 +105,7 @@ def world(
     break_glass_user,
 ):
     """The case with one of everything in it, and the whole cast (permission matrix)."""
+    from audit.models import AccessEvent, DecisionLogEntry, ReviewFlag
     from cases.models import CaseTask, Disclosure, Person, WarningMarker
     from risk import services as risk_services
 
@@ -118,6 +119,18 @@ def world(
         ),
         "step": decision.steps.first(),
         "plan": risk_services.safety_plan_start(acting_user=lead, case=case),
+        "decision": DecisionLogEntry.objects.filter(case=case).first(),
+        "flag": ReviewFlag.objects.create(
+            kind="break_glass",
+            event=AccessEvent.objects.create(
+                user=break_glass_user,
+                case_id=case.pk,
+                object_kind="case",
+                action="view",
+                outcome="allowed",
+                break_glass=True,
+            ),
+        ),
         "disclosure": Disclosure.objects.create(
             case=case, taken_by=lead, disclosed_on="2026-11-01"
         ),

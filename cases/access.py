@@ -134,23 +134,25 @@ def break_glass_expiry():
 
 def get_case(request, pk, *, perm: str = VIEW, full_scope: bool = False):
     """The case for a view, or 404 (with a failed-access event) when out of scope."""
-    from audit.events import record_denied
+    from audit.events import note_case, record_denied
     from cases.models import Case
 
     case = Case.objects.visible_to(request.user, perm=perm, full_scope=full_scope).filter(pk=pk)
     case = case.select_related("lead", "team__agency").first()
     if case is None:
-        record_denied(request, case_id=pk, kind=f"case:{perm}")
+        record_denied(request, case_id=pk, kind="case")
         raise Http404
+    note_case(request, case)
     return case
 
 
 def get_managed_case(request, pk):
     """The case for the access-management pages, or 404."""
-    from audit.events import record_denied
+    from audit.events import note_case, record_denied
 
     case = manageable_cases(request.user).filter(pk=pk).select_related("lead", "team").first()
     if case is None:
-        record_denied(request, case_id=pk, kind="case:manage")
+        record_denied(request, case_id=pk, kind="access")
         raise Http404
+    note_case(request, case, kind="access")
     return case

@@ -19,6 +19,16 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
+class DecisionFields(forms.Form):
+    """The rest of a decision-log entry, beside the reasons each form asks for."""
+
+    options_considered = forms.CharField(label="Options considered", required=False, widget=TEXT)
+    risks_weighed = forms.CharField(label="Risks weighed", required=False, widget=TEXT)
+
+    def decision_extras(self) -> dict:
+        return {k: self.cleaned_data.get(k, "") for k in ("options_considered", "risks_weighed")}
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the form was loaded with, for optimistic locking."""
 
@@ -119,9 +129,10 @@ class CaseForm(VersionedForm):
         ).distinct()
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(DecisionFields):
     reason = forms.CharField(label="Why is the case closing?", widget=TEXT)
     version = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ["reason", "options_considered", "risks_weighed"]
 
 
 class PersonForm(VersionedForm):
@@ -280,7 +291,7 @@ class TaskForm(forms.ModelForm):
         ).distinct()
 
 
-class GrantForm(forms.Form):
+class GrantForm(DecisionFields):
     user = forms.ModelChoiceField(
         User.objects.filter(is_active=True).select_related("agency"),
         label="Person",
@@ -292,6 +303,7 @@ class GrantForm(forms.Form):
         label="Until", required=False, widget=DATETIME, help_text="Leave empty for no end date."
     )
     reason = forms.CharField(widget=TEXT, help_text="Why does this person need to see the case?")
+    field_order = ["user", "scope", "can_change", "expires_at", "reason"]
 
     def clean_expires_at(self):
         value = self.cleaned_data.get("expires_at")
@@ -300,22 +312,25 @@ class GrantForm(forms.Form):
         return value
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(DecisionFields):
     reason = forms.CharField(widget=TEXT)
+    field_order = ["reason"]
 
 
-class ExcludeForm(forms.Form):
+class ExcludeForm(DecisionFields):
     user = forms.ModelChoiceField(User.objects.filter(is_active=True), label="Person")
     reason = forms.CharField(widget=TEXT, help_text="The conflict of interest, in a few words.")
+    field_order = ["user", "reason"]
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(DecisionFields):
     reference = forms.CharField(label="Case reference", help_text="For example H-2026-00042.")
     reason = forms.CharField(
         widget=TEXT,
         help_text="Why you need this case now, in an emergency. Your reason is sent to the "
         "case's lead worker and managers and reviewed.",
     )
+    field_order = ["reference", "reason"]
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()

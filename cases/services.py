@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from audit.models import AccessChange
+from audit.models import AccessChange, DecisionLogEntry
+from audit.services import decision_record
 from cases import access
 from cases.models import (
     Alias,
@@ -104,7 +105,24 @@ def case_update(*, acting_user: User, case: Case, expected_version: int) -> Case
 
 
 @transaction.atomic
-def case_close(*, acting_user: User, case: Case, reason: str, expected_version: int) -> Case:
+def case_close(
+    *,
+    acting_user: User,
+    case: Case,
+    reason: str,
+    expected_version: int,
+    options_considered="",
+    risks_weighed="",
+) -> Case:
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.CLOSE_CASE,
+        decision=f"Close case {case.reference}",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     return save_versioned(
         case,
         expected_version,
@@ -210,9 +228,12 @@ def case_grant_access(
     can_change: bool,
     reason: str,
     expires_at=None,
+    options_considered: str = "",
+    risks_weighed: str = "",
 ) -> None:
-    """Name `user` on the case (view, and change if asked) with a reason. Replaces any
-    earlier grant of theirs on this case. Refused for excluded or inactive users."""
+    """Name `user` on the case (view, and change if asked) with a reason, recorded as a
+    decision. Replaces any earlier grant of theirs on this case. Refused for excluded or
+    inactive users."""
     if not user.is_active:
         raise AccessRefused(f"{user} is deactivated.")
     if CaseExclusion.objects.filter(case=case, user=user).exists():
@@ -234,6 +255,15 @@ def case_grant_access(
     )
     if expires_at:
         detail += f", until {timezone.localtime(expires_at):%d %b %Y %H:%M}"
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.GRANT_ACCESS,
+        decision=f"Give {user.full_name} access ({detail})",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     AccessChange.objects.create(
         case=case,
         subject=user,
@@ -247,9 +277,26 @@ def case_grant_access(
 
 
 @transaction.atomic
-def case_revoke_access(*, acting_user: User, case: Case, user: User, reason: str) -> None:
+def case_revoke_access(
+    *,
+    acting_user: User,
+    case: Case,
+    user: User,
+    reason: str,
+    options_considered="",
+    risks_weighed="",
+) -> None:
     if user.pk == case.lead_id:
         raise AccessRefused("The lead worker keeps access. Change the lead first.")
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.REVOKE_ACCESS,
+        decision=f"Remove {user.full_name}'s access",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     CaseUserObjectPermission.objects.filter(content_object=case, user=user).delete()
     BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).update(
         expires_at=timezone.now()
@@ -260,10 +307,27 @@ def case_revoke_access(*, acting_user: User, case: Case, user: User, reason: str
 
 
 @transaction.atomic
-def case_exclude(*, acting_user: User, case: Case, user: User, reason: str) -> None:
+def case_exclude(
+    *,
+    acting_user: User,
+    case: Case,
+    user: User,
+    reason: str,
+    options_considered="",
+    risks_weighed="",
+) -> None:
     """A conflict of interest: the user loses sight of the case whatever they hold."""
     if user.pk == case.lead_id:
         raise AccessRefused("The lead worker cannot be excluded. Change the lead first.")
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.EXCLUDE,
+        decision=f"Exclude {user.full_name} (conflict of interest)",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     CaseExclusion.objects.get_or_create(
         case=case, user=user, defaults={"reason": reason, "created_by": acting_user}
     )
@@ -273,11 +337,22 @@ def case_exclude(*, acting_user: User, case: Case, user: User, reason: str) -> N
 
 
 @transaction.atomic
-def case_break_glass(*, acting_user: User, case: Case, reason: str) -> BreakGlass:
-    """Emergency access for 4 hours. Refused to excluded users; the lead and the team's
-    managers are told at once."""
+def case_break_glass(
+    *, acting_user: User, case: Case, reason: str, options_considered="", risks_weighed=""
+) -> BreakGlass:
+    """Emergency access for 4 hours, with a decision-log entry. Refused to excluded users;
+    the lead and the team's managers are told at once."""
     if CaseExclusion.objects.filter(case=case, user=acting_user).exists():
         raise AccessRefused("You are excluded from this case and cannot use emergency access.")
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.BREAK_GLASS,
+        decision=f"Emergency access to {case.reference} for {access.BREAK_GLASS_HOURS} hours",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     glass = BreakGlass.objects.create(
         case=case, user=acting_user, reason=reason, expires_at=access.break_glass_expiry()
     )

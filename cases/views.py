@@ -183,6 +183,7 @@ def case_close(request, pk):
                     case=case,
                     reason=form.cleaned_data["reason"],
                     expected_version=form.cleaned_data["version"],
+                    **form.decision_extras(),
                 )
             else:
                 services.case_reopen(
@@ -440,6 +441,7 @@ def access_grant(request, pk):
                 can_change=data["can_change"],
                 reason=data["reason"],
                 expires_at=data["expires_at"],
+                **form.decision_extras(),
             )
         except services.AccessRefused as refusal:
             form.add_error("user", str(refusal))
@@ -465,6 +467,7 @@ def access_revoke(request, pk, user_pk):
                 case=case,
                 user=subject,
                 reason=form.cleaned_data["reason"],
+                **form.decision_extras(),
             )
         except services.AccessRefused as refusal:
             form.add_error(None, str(refusal))
@@ -494,6 +497,7 @@ def access_exclude(request, pk):
                 case=case,
                 user=form.cleaned_data["user"],
                 reason=form.cleaned_data["reason"],
+                **form.decision_extras(),
             )
         except services.AccessRefused as refusal:
             form.add_error("user", str(refusal))
@@ -525,7 +529,10 @@ def break_glass(request):
         else:
             try:
                 services.case_break_glass(
-                    acting_user=request.user, case=case, reason=form.cleaned_data["reason"]
+                    acting_user=request.user,
+                    case=case,
+                    reason=form.cleaned_data["reason"],
+                    **form.decision_extras(),
                 )
             except services.AccessRefused as refusal:
                 form.add_error(None, str(refusal))

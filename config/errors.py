@@ -65,9 +65,6 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    from audit.events import write_denied
-
-    write_denied(request)
     return _render(
         request, 404, "Not found", "There is nothing here, or you do not have access to it."
     )

@@ -53,6 +53,13 @@ SECTIONS = [
         CASE_WORK,
     ),
     Section(
+        "Audit",
+        "audit:events",
+        "shield-check",
+        "Who saw and did what: search, flagged events to sign off, CSV export, retention.",
+        (Role.MANAGER, Role.AUDITOR),
+    ),
+    Section(
         "Staff",
         "staff:list",
         "people",

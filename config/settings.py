@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "auditlog",
+    "pgtrigger",
+    "procrastinate.contrib.django",
     "accounts",
     "audit",
     "cases",
@@ -105,6 +107,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "audit.events.AccessEventMiddleware",
     "config.errors.IncidentMiddleware",
     # axes must be last: it turns a lockout signalled by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -268,6 +271,15 @@ MARAC_ESCALATION_INCIDENTS = env.int("MARAC_ESCALATION_INCIDENTS", default=3)
 MARAC_ESCALATION_MONTHS = env.int("MARAC_ESCALATION_MONTHS", default=12)
 MARAC_MEETING_WITHIN_DAYS = 14
 
+# Audit review: working hours (local time, weekdays) and the distinct-cases-per-hour limit
+# above which a user's access is flagged; retention of case records after closure.
+AUDIT_WORKING_HOURS = (
+    env.int("WORKING_HOURS_START", default=8),
+    env.int("WORKING_HOURS_END", default=18),
+)
+AUDIT_MANY_CASES_PER_HOUR = env.int("AUDIT_MANY_CASES_PER_HOUR", default=20)
+RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=6)
+
 # Shown in a banner on every page and in the header and footer of every PDF.
 PROTECTIVE_MARKING = env.str("PROTECTIVE_MARKING", default="OFFICIAL-SENSITIVE")
 
@@ -294,5 +306,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
     },
 }

@@ -9,6 +9,8 @@ urlpatterns = [
     path("staff/", include("accounts.staff_urls")),
     path("cases/", include("cases.urls")),
     path("cases/<int:pk>/", include("risk.urls")),
+    path("cases/<int:pk>/", include("audit.case_urls")),
+    path("audit/", include("audit.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -59,6 +59,8 @@ CHANGE_CASE = READ_CASE
 CONFIDENTIAL = row(staff=404, lead=200, break_glass=200)
 # Who can see the case: the lead and the team's manager (who sees no content through it).
 MANAGE = row(staff=404, lead=200, manager=200)
+# Audit review: managers and auditors only.
+REVIEWERS = row(staff=403, manager=200, auditor=200)
 
 MATRIX = {
     "healthz": row(anonymous=200, password_only=200, deactivated=200, staff=200),
@@ -112,6 +114,16 @@ MATRIX = {
     "risk:plan": CONFIDENTIAL,
     "risk:plan_revise": CONFIDENTIAL,
     "risk:plan_pdf": CONFIDENTIAL,
+    "records:decisions": CONFIDENTIAL,
+    "records:decision_add": CONFIDENTIAL,
+    "records:decision_correct": CONFIDENTIAL,
+    "records:sharing": CONFIDENTIAL,
+    "records:sharing_add": CONFIDENTIAL,
+    "audit:events": REVIEWERS,
+    "audit:export": REVIEWERS,
+    "audit:queue": REVIEWERS,
+    "audit:flag": REVIEWERS,
+    "audit:retention": REVIEWERS,
 }
 
 
@@ -154,6 +166,8 @@ def url_for(name, world):
         "risk:plan": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
         "risk:plan_revise": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
         "risk:plan_pdf": lambda: reverse(name, args=[case.pk, world["plan"].pk]),
+        "records:decision_correct": lambda: reverse(name, args=[case.pk, world["decision"].pk]),
+        "audit:flag": lambda: reverse(name, args=[world["flag"].pk]),
     }
     if name in special:
         return special[name]()

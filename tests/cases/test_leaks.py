@@ -63,6 +63,8 @@ def canaries(world, lead):
 
 
 def text_of(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode(errors="replace")
     if response.get("Content-Type") == "application/pdf":
         result = subprocess.run(
             ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True

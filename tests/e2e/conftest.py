@@ -74,3 +74,14 @@ def sign_in(browser, live_server):
     yield _sign_in
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(transactional_db):
+    """Transactional tests flush every table, data migrations' rows included: put back the
+    question sets (idempotent) so each browser test starts from a migrated database."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("risk.migrations.0002_question_sets_v1").load(apps, None)
