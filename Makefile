@@ -35,8 +35,11 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The background worker (procrastinate) runs beside the web server and stops with it.
 run: demo
 	@echo "Harbour is starting on http://127.0.0.1:8000 — demo logins are in README.md"
+	$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: setup

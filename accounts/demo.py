@@ -31,7 +31,8 @@ PEOPLE = [
     ),
     ("chair", "Charlie Demo-Chair", "MARAC chair", 1, "MARAC unit", Role.MARAC_CHAIR),
     ("rep", "Robin Demo-Rep", "Social worker", 2, "Safeguarding", Role.AGENCY_REP),
-    ("manager", "Morgan Demo-Manager", "IDVA service manager", 0, "Management", Role.MANAGER),
+    # The manager manages the IDVA team's cases (cases.access.may_manage: same team).
+    ("manager", "Morgan Demo-Manager", "IDVA service manager", 0, "IDVA team", Role.MANAGER),
     ("auditor", "Avery Demo-Auditor", "Information governance", 0, "Management", Role.AUDITOR),
     ("admin", "Ashley Demo-Admin", "System administrator", 0, "Management", Role.SYSTEM_ADMIN),
 ]

@@ -46,23 +46,27 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status=Case.Status.OPEN)
 
     def with_survivor(self):
-        survivor = Person.objects.filter(case=models.OuterRef("pk"), role=Person.Role.SURVIVOR)
+        survivor = Person.objects.filter(
+            case=models.OuterRef("pk"), role=Person.Role.SURVIVOR
+        ).order_by()
         return self.annotate(
             survivor_given=models.Subquery(survivor.values("given_name")[:1]),
             survivor_family=models.Subquery(survivor.values("family_name")[:1]),
         )
 
     def search(self, text: str):
-        """Reference, or a name or alias of anyone in the case (case-insensitive)."""
+        """Reference, or a name or alias of anyone in the case (case-insensitive).
+
+        The name and alias matches are separate sub-selects so each can use its trigram
+        index; the caller's scope (visible_to) still applies to the result."""
         text = text.strip()
         if not text:
             return self
-        people = Person.objects.filter(case=models.OuterRef("pk")).filter(
-            Q(given_name__icontains=text)
-            | Q(family_name__icontains=text)
-            | Q(aliases__name__icontains=text)
-        )
-        return self.filter(Q(reference__iexact=text) | models.Exists(people))
+        people = Person.objects.filter(
+            Q(given_name__icontains=text) | Q(family_name__icontains=text)
+        ).values("case_id")
+        aliases = Alias.objects.filter(name__icontains=text).values("person__case_id")
+        return self.filter(Q(reference__iexact=text) | Q(pk__in=people) | Q(pk__in=aliases))
 
     def search_people(self, *, names: list[str], date_of_birth=None):
         """Cases holding someone whose name or alias is like one of `names` (trigram
@@ -279,7 +283,7 @@ class Person(models.Model):
     objects = CaseScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["case", "role", "family_name", "given_name"]
+        ordering = ["case_id", "role", "family_name", "given_name"]
         indexes = [
             # Trigram indexes for name search and possible-match checks.
             GinIndex(fields=["given_name"], opclasses=["gin_trgm_ops"], name="person_given_trgm"),
