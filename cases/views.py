@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Role, User
 from accounts.views import role_required
 from audit.events import record_view
-from audit.models import AccessChange
 from cases import access, services
 from cases.access import CHANGE, get_case, get_managed_case
 from cases.forms import (
@@ -31,7 +30,6 @@ from cases.forms import (
     WarningForm,
 )
 from cases.models import (
-    Alias,
     Case,
     CaseTask,
     ChronologyEntry,
@@ -97,8 +95,11 @@ def case_detail(request, pk):
         Person.objects.for_user(request.user)
         .filter(case=case)
         .prefetch_related(
-            Prefetch("aliases", Alias.objects.all()),
-            Prefetch("warnings", WarningMarker.objects.filter(removed_at__isnull=True)),
+            "aliases",
+            Prefetch(
+                "warnings",
+                WarningMarker.objects.for_user(request.user).filter(removed_at__isnull=True),
+            ),
         )
     )
     context = {
@@ -416,7 +417,7 @@ def access_page(request, pk):
         "case": case,
         "grants": list(by_user.values()),
         "exclusions": case.exclusions.select_related("user", "created_by"),
-        "history": AccessChange.objects.filter(case=case).select_related("subject", "by")[:50],
+        "history": case.access_changes.select_related("subject", "by")[:50],
         "break_glass": case.break_glass.select_related("user").order_by("-started_at")[:20],
         "grant_form": GrantForm(),
         "exclude_form": ExcludeForm(),
