@@ -308,6 +308,11 @@ class Person(models.Model):
         return " ".join(p for p in [self.given_name, self.family_name] if p) or "(name not known)"
 
     @property
+    def display_rank(self) -> int:
+        """Survivor first, then the perpetrator side, then everyone else."""
+        return list(self.Role.values).index(self.role)
+
+    @property
     def is_survivor(self) -> bool:
         return self.role == self.Role.SURVIVOR
 

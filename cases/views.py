@@ -105,7 +105,7 @@ def case_detail(request, pk):
     context = {
         "case": case,
         "access": case_access,
-        "people": list(people),
+        "people": sorted(people, key=lambda p: (p.display_rank, p.pk)),
         "tasks": list(
             CaseTask.objects.for_user(request.user).filter(case=case).select_related("assignee")
         ),

@@ -28,7 +28,10 @@ def case_scoped_models() -> set[str]:
     for model in apps.get_models():
         fields = {f.name for f in model._meta.get_fields()}
         if model._meta.app_label in ("cases", "risk", "audit") and (
-            "case" in fields or "person" in fields or "decision" in fields or model.__name__ == "Case"
+            "case" in fields
+            or "person" in fields
+            or "decision" in fields
+            or model.__name__ == "Case"
         ):
             names.add(model.__name__)
     return names
@@ -51,7 +54,15 @@ def bare_manager_calls(path: Path, models: set[str]):
 
 def test_the_lint_knows_the_case_scoped_models():
     models = case_scoped_models()
-    assert {"Case", "Person", "Disclosure", "SafeContact", "ChronologyEntry", "Assessment", "SafetyPlan"} <= models
+    assert {
+        "Case",
+        "Person",
+        "Disclosure",
+        "SafeContact",
+        "ChronologyEntry",
+        "Assessment",
+        "SafetyPlan",
+    } <= models
 
 
 def test_views_read_case_data_only_through_the_access_helpers():
