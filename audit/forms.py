@@ -24,9 +24,10 @@ class EventFilterForm(forms.Form):
     """Search the access events. Sent by GET: it holds staff ids and case references,
     never a survivor's details."""
 
-    user = forms.ModelChoiceField(
-        User.objects.none(), required=False, empty_label="Anyone", label="Person"
+    person = forms.CharField(
+        label="Person", required=False, help_text="Name or email of a member of staff."
     )
+    user = forms.IntegerField(required=False, widget=forms.HiddenInput)
     case = forms.CharField(label="Case reference", required=False)
     date_from = forms.DateField(label="From", required=False, widget=DATE)
     date_to = forms.DateField(label="To", required=False, widget=DATE)
@@ -51,12 +52,17 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, reviewer, **kwargs):
         super().__init__(*args, **kwargs)
-        people = User.objects.select_related("agency").order_by("full_name")
-        if not reviewer.has_role(Role.AUDITOR):
-            # A manager reviews their own team's people (and their team's cases).
-            people = people.filter(team_id=reviewer.team_id)
-        self.fields["user"].queryset = people
-        self.fields["user"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+        self.reviewer = reviewer
+
+    def people(self, data):
+        """Staff the search names: by id (links from other pages) or by name/email."""
+        people = User.objects.all()
+        if not self.reviewer.has_role(Role.AUDITOR):
+            # A manager looks up their own team's people.
+            people = people.filter(team_id=self.reviewer.team_id)
+        if data.get("user"):
+            return people.filter(pk=data["user"])
+        return people.search(data["person"])
 
     def clean(self):
         cleaned = super().clean()
@@ -69,8 +75,10 @@ class EventFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return events
         data = self.cleaned_data
-        if data.get("user"):
-            events = events.filter(user=data["user"])
+        if data.get("user") or data.get("person"):
+            events = events.filter(
+                user_id__in=list(self.people(data).values_list("pk", flat=True)[:200])
+            )
         if data.get("case"):
             from cases.models import Case
 

@@ -41,6 +41,10 @@ class AccessEvent(models.Model):
             models.Index(fields=["user", "at"]),
             models.Index(fields=["case_id", "at"]),
             models.Index(fields=["object_kind", "at"]),
+            # Break-glass events are few: a partial index makes their review instant.
+            models.Index(
+                fields=["-at", "-id"], condition=Q(break_glass=True), name="accessevent_break_glass"
+            ),
         ]
         triggers = [APPEND_ONLY]
 
@@ -278,6 +282,7 @@ class ReviewFlag(models.Model):
     class Meta:
         ordering = ["signed_off_at", "-created_at"]
         constraints = [models.UniqueConstraint(fields=["event", "kind"], name="flag_once_per_kind")]
+        indexes = [models.Index(fields=["-created_at"], name="reviewflag_created")]
         triggers = [
             # A flag is signed off once; after that it never changes, and none is deleted.
             pgtrigger.Protect(

@@ -16,20 +16,35 @@ REVIEWERS = (Role.MANAGER, Role.AUDITOR)
 def reviewable_events(user):
     """Auditors review every event; managers the events of their team's people and of
     their team's cases. Nobody else reviews anything."""
-    from cases.models import Case
 
     if not user.is_authenticated or not user.is_active:
         return AccessEvent.objects.none()
     if user.has_role(Role.AUDITOR):
         return AccessEvent.objects.all()
     if user.has_role(Role.MANAGER) and user.team_id:
-        team_cases = Case.objects.filter(team_id=user.team_id).values("pk")
-        return AccessEvent.objects.filter(Q(user__team_id=user.team_id) | Q(case_id__in=team_cases))
+        return AccessEvent.objects.filter(_team_rule(user))
     return AccessEvent.objects.none()
 
 
+def _team_rule(user, prefix: str = "") -> Q:
+    """Events by the manager's team, or on the team's cases. Lists of ids rather than
+    joins, so PostgreSQL can combine the two indexes instead of scanning every event."""
+    from accounts.models import User
+    from cases.models import Case
+
+    people = list(User.objects.filter(team_id=user.team_id).values_list("pk", flat=True))
+    cases = list(Case.objects.filter(team_id=user.team_id).values_list("pk", flat=True))
+    return Q(**{f"{prefix}user_id__in": people}) | Q(**{f"{prefix}case_id__in": cases})
+
+
 def reviewable_flags(user):
-    return ReviewFlag.objects.filter(event__in=reviewable_events(user))
+    if not user.is_authenticated or not user.is_active:
+        return ReviewFlag.objects.none()
+    if user.has_role(Role.AUDITOR):
+        return ReviewFlag.objects.all()
+    if user.has_role(Role.MANAGER) and user.team_id:
+        return ReviewFlag.objects.filter(_team_rule(user, prefix="event__"))
+    return ReviewFlag.objects.none()
 
 
 def out_of_hours(moment) -> bool:

@@ -22,6 +22,7 @@ from audit.forms import DecisionForm, EventFilterForm, SharingForm, SignOffForm
 from audit.models import AccessEvent, DecisionLogEntry, ReviewFlag, SharingRecord
 from cases.access import CHANGE, get_case
 from cases.models import Case
+from config.pagination import CappedPaginator
 
 reviewers_only = role_required(*review.REVIEWERS)
 PAGE_SIZE = 50
@@ -52,7 +53,7 @@ def _references(events) -> dict[int, str]:
 @require_http_methods(["GET"])
 def events(request):
     form, queryset = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
     flags = {}
     for flag in ReviewFlag.objects.filter(event__in=[e.pk for e in rows]):
@@ -139,7 +140,9 @@ def queue(request):
     kind = request.GET.get("kind", "")
     if kind in ReviewFlag.Kind.values:
         flags = flags.filter(kind=kind)
-    page = Paginator(flags.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(flags.order_by("-created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     _record_review(request, "review-queue")
     return render(
         request,

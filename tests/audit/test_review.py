@@ -348,3 +348,19 @@ def test_review_pages_have_bounded_queries(
         client.get(reverse("audit:queue"), {"status": "all"})
     with django_assert_max_num_queries(20):
         client.get(reverse("audit:flag", args=[world["flag"].pk]))
+
+
+def test_person_search_by_name_and_capped_counts(
+    client, case, lead, colleague, auditor, monkeypatch
+):
+    from config.pagination import CappedPaginator
+
+    grant(case, colleague, by=lead)
+    event(colleague, case)
+    event(lead, case)
+    signed_in(client, auditor)
+    body = client.get(reverse("audit:events"), {"person": "colin"}).content.decode()
+    assert "Colin Colleague" in body and "Lena Lead</a>" not in body
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    body = client.get(reverse("audit:events")).content.decode()
+    assert "More than 1 results" in body
