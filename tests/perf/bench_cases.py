@@ -10,13 +10,17 @@ import math
 import os
 import random
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.cookies import SimpleCookie
 from io import StringIO
+from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
 import pytest
 from django.conf import settings
@@ -210,7 +214,8 @@ class Browser:
         return status
 
 
-def test_ten_users_at_once(live_server, transactional_db):
+def run_load(base_url: str, server: str) -> None:
+    """USERS signed-in users at once, for SECONDS, against the server at base_url."""
     caseworker = User.objects.get(email=demo_email("caseworker"))
     work = workload(caseworker, REQUESTS)
     list_url = reverse("cases:list")
@@ -218,7 +223,7 @@ def test_ten_users_at_once(live_server, transactional_db):
     browsers = []
     for _ in range(USERS):
         client = signed_in(Client(), caseworker)
-        browser = Browser(live_server.url, client.cookies[settings.SESSION_COOKIE_NAME].value)
+        browser = Browser(base_url, client.cookies[settings.SESSION_COOKIE_NAME].value)
         assert browser.request(list_url) == 200  # warm-up; fetches the CSRF token
         browsers.append(browser)
 
@@ -253,12 +258,72 @@ def test_ten_users_at_once(live_server, transactional_db):
 
     flat = [r for rows in results for r in rows]
     errors = [r for r in flat if r[2] != 200]
+    rows = []
     for kind in ["GET  /cases/", "POST /cases/ q=…", "GET  /cases/<pk>/"]:
-        REPORT["concurrent"].append((kind, [ms for k, ms, _ in flat if k == kind]))
-    REPORT["concurrent"].append(("all requests", [ms for _, ms, _ in flat]))
-    REPORT["facts"]["throughput"] = f"{len(flat) / elapsed:.1f} requests/s over {elapsed:.1f} s"
-    REPORT["facts"]["errors"] = len(errors)
+        rows.append((kind, [ms for k, ms, _ in flat if k == kind]))
+    rows.append(("all requests", [ms for _, ms, _ in flat]))
+    REPORT["concurrent"].append(
+        (server, f"{len(flat) / elapsed:.1f} requests/s over {elapsed:.1f} s", len(errors), rows)
+    )
     assert not errors, errors[:5]
+
+
+def test_ten_users_at_once(live_server, transactional_db):
+    # Both servers in one test: a transactional test empties the database when it ends.
+    run_load(live_server.url, "live_server (one process, threads)")
+    run_under_gunicorn()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["HOST"].startswith("/"):
+        return f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def run_under_gunicorn():
+    """The same load against a production-like server: gunicorn, 2 workers x 4 threads
+    (one process per core), persistent database connections."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DEBUG": "true",  # static files from the finders; the pages are the same
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "600",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urlopen(base + "/healthz", timeout=1)  # noqa: S310 - our own loopback server
+                break
+            except OSError:
+                time.sleep(0.2)
+        run_load(base, "gunicorn (2 workers x 4 threads)")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 # --- The report -----------------------------------------------------------------------
@@ -285,14 +350,14 @@ def table() -> str:
             f"  {label:34} {len(times):>5} {percentile(times, 50):>8.1f} "
             f"{percentile(times, 95):>8.1f} {max(times):>8.1f} {spread:>12}"
         )
-    if REPORT["concurrent"]:
+    for server, throughput, errors, rows in REPORT["concurrent"]:
         lines += [
             "",
-            f"{USERS} users at once against live_server (urllib), {SECONDS:.0f} s: "
-            f"{facts.get('throughput')}, {facts.get('errors')} errors",
+            f"{USERS} users at once against {server}, urllib, {SECONDS:.0f} s: "
+            f"{throughput}, {errors} errors",
             f"  {'page':34} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}",
         ]
-        for label, times in REPORT["concurrent"]:
+        for label, times in rows:
             if times:
                 lines.append(
                     f"  {label:34} {len(times):>5} {percentile(times, 50):>8.1f} "
