@@ -218,6 +218,35 @@ def task_toggle_done(*, acting_user: User, task: CaseTask) -> CaseTask:
     return task
 
 
+def _record_access_decision(
+    *,
+    acting_user: User,
+    case: Case,
+    subject: User,
+    action: str,
+    kind: str,
+    decision: str,
+    reason: str,
+    detail: str = "",
+    options_considered: str = "",
+    risks_weighed: str = "",
+) -> None:
+    """A change of who may see a case: its decision-log entry (refused without reasons, so
+    the change cannot complete without one) and its line in the case's access history."""
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=kind,
+        decision=decision,
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
+    AccessChange.objects.create(
+        case=case, subject=subject, action=action, detail=detail, reason=reason, by=acting_user
+    )
+
+
 @transaction.atomic
 def case_grant_access(
     *,
@@ -255,22 +284,17 @@ def case_grant_access(
     )
     if expires_at:
         detail += f", until {timezone.localtime(expires_at):%d %b %Y %H:%M}"
-    decision_record(
+    _record_access_decision(
         acting_user=acting_user,
-        case=case,
-        kind=DecisionLogEntry.Kind.GRANT_ACCESS,
-        decision=f"Give {user.full_name} access ({detail})",
-        reasons=reason,
-        options_considered=options_considered,
-        risks_weighed=risks_weighed,
-    )
-    AccessChange.objects.create(
         case=case,
         subject=user,
         action=AccessChange.Action.GRANT,
-        detail=detail,
+        kind=DecisionLogEntry.Kind.GRANT_ACCESS,
+        decision=f"Give {user.full_name} access ({detail})",
         reason=reason,
-        by=acting_user,
+        detail=detail,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
     )
     if user.pk != acting_user.pk:
         _notify([user], case, f"You have been given access to case {case.reference}.")
@@ -344,25 +368,21 @@ def case_break_glass(
     the lead and the team's managers are told at once."""
     if CaseExclusion.objects.filter(case=case, user=acting_user).exists():
         raise AccessRefused("You are excluded from this case and cannot use emergency access.")
-    decision_record(
+    expires_at = access.break_glass_expiry()
+    _record_access_decision(
         acting_user=acting_user,
         case=case,
+        subject=acting_user,
+        action=AccessChange.Action.BREAK_GLASS,
         kind=DecisionLogEntry.Kind.BREAK_GLASS,
         decision=f"Emergency access to {case.reference} for {access.BREAK_GLASS_HOURS} hours",
-        reasons=reason,
+        reason=reason,
+        detail=f"until {timezone.localtime(expires_at):%d %b %Y %H:%M}",
         options_considered=options_considered,
         risks_weighed=risks_weighed,
     )
     glass = BreakGlass.objects.create(
-        case=case, user=acting_user, reason=reason, expires_at=access.break_glass_expiry()
-    )
-    AccessChange.objects.create(
-        case=case,
-        subject=acting_user,
-        action=AccessChange.Action.BREAK_GLASS,
-        detail=f"until {timezone.localtime(glass.expires_at):%d %b %Y %H:%M}",
-        reason=reason,
-        by=acting_user,
+        case=case, user=acting_user, reason=reason, expires_at=expires_at
     )
     managers = User.objects.filter(team_id=case.team_id, is_active=True).with_roles(Role.MANAGER)
     _notify(
