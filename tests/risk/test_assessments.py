@@ -100,6 +100,8 @@ def test_submitting_14_yes_makes_the_case_high_and_asks_stage_2(client, case, le
     assert case.risk_level == "high" and case.risk_criteria == ["visible_high_risk"]
     overview = client.get(reverse("risk:overview", args=[case.pk])).content.decode()
     assert "visible high risk" in overview and "risk-chart" in overview
+    case_page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="case-criteria"' in case_page and "visible high risk" in case_page
 
 
 def test_judgement_without_reason_or_lowering_is_refused(client, case, lead, dash):
