@@ -100,6 +100,7 @@ class DecisionLogEntry(models.Model):
         GRANT_ACCESS = "grant_access", "Giving access to the case"
         REVOKE_ACCESS = "revoke_access", "Removing access to the case"
         EXCLUDE = "exclude", "Excluding someone from the case"
+        LIFT_EXCLUSION = "lift_exclusion", "Lifting an exclusion"
         CLOSE_CASE = "close_case", "Closing the case"
         NO_MARAC_REFERRAL = "no_marac_referral", "Not referring to MARAC although criteria are met"
         OTHER = "other", "Other decision"

@@ -361,6 +361,32 @@ def case_exclude(
 
 
 @transaction.atomic
+def case_lift_exclusion(
+    *,
+    acting_user: User,
+    case: Case,
+    user: User,
+    reason: str,
+    options_considered="",
+    risks_weighed="",
+) -> None:
+    """End a conflict-of-interest exclusion. The person's earlier grants, if any, apply
+    again; the decision and the change are recorded."""
+    _record_access_decision(
+        acting_user=acting_user,
+        case=case,
+        subject=user,
+        action=AccessChange.Action.UNEXCLUDE,
+        kind=DecisionLogEntry.Kind.LIFT_EXCLUSION,
+        decision=f"Lift the exclusion of {user.full_name}",
+        reason=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
+    CaseExclusion.objects.filter(case=case, user=user).delete()
+
+
+@transaction.atomic
 def case_break_glass(
     *, acting_user: User, case: Case, reason: str, options_considered="", risks_weighed=""
 ) -> BreakGlass:

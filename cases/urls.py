@@ -32,4 +32,9 @@ urlpatterns = [
     path("<int:pk>/access/grant/", views.access_grant, name="access_grant"),
     path("<int:pk>/access/exclude/", views.access_exclude, name="access_exclude"),
     path("<int:pk>/access/<int:user_pk>/revoke/", views.access_revoke, name="access_revoke"),
+    path(
+        "<int:pk>/access/exclusions/<int:user_pk>/lift/",
+        views.access_lift_exclusion,
+        name="access_lift_exclusion",
+    ),
 ]

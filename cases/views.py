@@ -517,6 +517,25 @@ def access_exclude(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+def access_lift_exclusion(request, pk, user_pk):
+    case = get_managed_case(request, pk)
+    exclusion = get_object_or_404(case.exclusions.select_related("user"), user_id=user_pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.case_lift_exclusion(
+            acting_user=request.user,
+            case=case,
+            user=exclusion.user,
+            reason=form.cleaned_data["reason"],
+            **form.decision_extras(),
+        )
+        messages.success(request, f"{exclusion.user.full_name} is no longer excluded.")
+        return redirect("cases:access", pk=case.pk)
+    title = f"Lift {exclusion.user.full_name}'s exclusion"
+    return _form_page(request, case, form, title, back="cases:access", danger=True)
+
+
 @role_required(*CASE_WORK)
 @require_http_methods(["GET", "POST"])
 def break_glass(request):

@@ -103,6 +103,7 @@ MATRIX = {
     "cases:access_grant": MANAGE,
     "cases:access_exclude": MANAGE,
     "cases:access_revoke": MANAGE,
+    "cases:access_lift_exclusion": MANAGE,
     "risk:overview": READ_CASE,
     "risk:start": CONFIDENTIAL,  # the DASH; the perpetrator assessment is tested separately
     "risk:assessment": CONFIDENTIAL,
@@ -157,6 +158,9 @@ def url_for(name, world):
         "cases:task_done": lambda: reverse(name, args=[case.pk, world["task"].pk]),
         "cases:access_revoke": lambda: reverse(
             name, args=[case.pk, world["users"]["perp_worker"].pk]
+        ),
+        "cases:access_lift_exclusion": lambda: reverse(
+            name, args=[case.pk, world["users"]["excluded"].pk]
         ),
         "risk:start": lambda: reverse(name, args=[case.pk, "dash_ric"]),
         "risk:assessment": lambda: reverse(name, args=[case.pk, world["dash"].pk]),

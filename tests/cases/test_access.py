@@ -177,3 +177,18 @@ def test_manager_of_another_team_cannot_manage(client, case):
 def test_deactivated_users_see_nothing(case, lead):
     lead.is_active = False
     assert not Case.objects.visible_to(lead).exists()
+
+
+def test_an_exclusion_is_lifted_with_a_reason(client, case, lead, excluded_user):
+    from audit.models import DecisionLogEntry
+
+    signed_in(client, lead)
+    url = reverse("cases:access_lift_exclusion", args=[case.pk, excluded_user.pk])
+    assert "This field is required" in client.post(url, {"reason": ""}).content.decode()
+    assert case not in visible(excluded_user)
+    client.post(url, {"reason": "Relationship ended; checked with manager"})
+    assert case in visible(excluded_user)  # their earlier grant applies again
+    assert DecisionLogEntry.objects.filter(case=case, kind="lift_exclusion").exists()
+    assert AccessChange.objects.filter(
+        case=case, subject=excluded_user, action="unexclude"
+    ).exists()
