@@ -102,6 +102,7 @@ class DecisionLogEntry(models.Model):
         EXCLUDE = "exclude", "Excluding someone from the case"
         LIFT_EXCLUSION = "lift_exclusion", "Lifting an exclusion"
         CLOSE_CASE = "close_case", "Closing the case"
+        REOPEN_CASE = "reopen_case", "Reopening the case"
         NO_MARAC_REFERRAL = "no_marac_referral", "Not referring to MARAC although criteria are met"
         OTHER = "other", "Other decision"
 

@@ -133,7 +133,24 @@ def case_close(
 
 
 @transaction.atomic
-def case_reopen(*, acting_user: User, case: Case, expected_version: int) -> Case:
+def case_reopen(
+    *,
+    acting_user: User,
+    case: Case,
+    reason: str,
+    expected_version: int,
+    options_considered="",
+    risks_weighed="",
+) -> Case:
+    decision_record(
+        acting_user=acting_user,
+        case=case,
+        kind=DecisionLogEntry.Kind.REOPEN_CASE,
+        decision=f"Reopen case {case.reference}",
+        reasons=reason,
+        options_considered=options_considered,
+        risks_weighed=risks_weighed,
+    )
     return save_versioned(case, expected_version, status=Case.Status.OPEN, closed_at=None)
 
 

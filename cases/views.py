@@ -190,7 +190,9 @@ def case_close(request, pk):
                 services.case_reopen(
                     acting_user=request.user,
                     case=case,
+                    reason=form.cleaned_data["reason"],
                     expected_version=form.cleaned_data["version"],
+                    **form.decision_extras(),
                 )
         except services.VersionConflict:
             messages.error(
