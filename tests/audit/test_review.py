@@ -364,3 +364,22 @@ def test_person_search_by_name_and_capped_counts(
     monkeypatch.setattr(CappedPaginator, "cap", 1)
     body = client.get(reverse("audit:events")).content.decode()
     assert "More than 1 results" in body
+
+
+def test_reopening_a_case_writes_its_decision(client, lead):
+    case = make_case(lead)
+    case_services.case_close(
+        acting_user=lead, case=case, reason="Safe", expected_version=case.version
+    )
+    case.refresh_from_db()
+    signed_in(client, lead)
+    client.post(
+        reverse("cases:close", args=[case.pk]),
+        {"reason": "New threats reported", "version": case.version},
+    )
+    case.refresh_from_db()
+    assert case.is_open
+    assert (
+        DecisionLogEntry.objects.get(case=case, kind="reopen_case").reasons
+        == "New threats reported"
+    )
