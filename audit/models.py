@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.models import ConfidentialQuerySet
+
 APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
@@ -81,15 +83,6 @@ class AccessChange(models.Model):
         return f"{self.action} on {self.case_id}"
 
 
-class DecisionQuerySet(models.QuerySet):
-    def for_user(self, user, *, perm: str = "view"):
-        """Decisions of cases the user may see in full: a decision's reasons can hold
-        what the survivor said, so the perpetrator side never sees them."""
-        from cases.models import Case
-
-        return self.filter(case__in=Case.objects.visible_to(user, perm=perm, full_scope=True))
-
-
 class DecisionLogEntry(models.Model):
     """A defensible decision: what, why, what else was considered, the risks weighed.
     Append-only; a correction is a new entry pointing at the one it corrects."""
@@ -120,7 +113,8 @@ class DecisionLogEntry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
 
-    objects = DecisionQuerySet.as_manager()
+    # Reasons can hold what the survivor said: full scope only, never the perpetrator side.
+    objects = ConfidentialQuerySet.as_manager()
 
     class Meta:
         ordering = ["-made_at", "-id"]
@@ -131,10 +125,6 @@ class DecisionLogEntry(models.Model):
 
     def __str__(self):
         return f"decision {self.pk} ({self.kind}) in {self.case_id}"
-
-
-class SharingQuerySet(DecisionQuerySet):
-    pass
 
 
 class SharingRecord(models.Model):
@@ -208,7 +198,7 @@ class SharingRecord(models.Model):
     )
     shared_at = models.DateTimeField(default=timezone.now)
 
-    objects = SharingQuerySet.as_manager()
+    objects = ConfidentialQuerySet.as_manager()
 
     class Meta:
         ordering = ["-shared_at", "-id"]

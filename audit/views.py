@@ -6,7 +6,9 @@ audit trail is itself recorded.
 """
 
 import csv
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -190,7 +192,8 @@ def retention(request):
     """Closed cases past their retention period, due for a review (delete or keep)."""
     from cases.access import allocation_for
 
-    cutoff = timezone.now() - timezone.timedelta(days=365 * review_years())
+    years = settings.RETENTION_YEARS_AFTER_CLOSURE
+    cutoff = timezone.now() - timedelta(days=365 * years)
     cases = Case.objects.filter(status=Case.Status.CLOSED, closed_at__lt=cutoff)
     if not request.user.has_role(Role.AUDITOR):
         cases = cases.filter(pk__in=allocation_for(request.user).values("pk"))
@@ -198,13 +201,7 @@ def retention(request):
         request.GET.get("page")
     )
     _record_review(request, "retention")
-    return render(request, "audit/retention.html", {"page": page, "years": review_years()})
-
-
-def review_years() -> int:
-    from django.conf import settings
-
-    return settings.RETENTION_YEARS_AFTER_CLOSURE
+    return render(request, "audit/retention.html", {"page": page, "years": years})
 
 
 # --- On a case: the decision log and the sharing records ---------------------------------

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
@@ -266,7 +268,7 @@ class ChronologyForm(forms.ModelForm):
 
     def clean_occurred_at(self):
         value = self.cleaned_data["occurred_at"]
-        if value > timezone.now() + timezone.timedelta(minutes=5):
+        if value > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError("This cannot be in the future.")
         return value
 

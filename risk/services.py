@@ -16,7 +16,6 @@ from risk import scoring
 from risk.models import (
     Answer,
     Assessment,
-    Question,
     QuestionSet,
     SafetyAction,
     SafetyPlan,
@@ -370,12 +369,3 @@ def safety_plan_revise(*, acting_user, plan: SafetyPlan, reason: str) -> SafetyP
         ]
     )
     return draft
-
-
-def questions_by_section(question_set: QuestionSet) -> list[tuple[str, list[Question]]]:
-    sections: list[tuple[str, list[Question]]] = []
-    for question in question_set.questions.all():
-        if not sections or sections[-1][0] != question.section:
-            sections.append((question.section, []))
-        sections[-1][1].append(question)
-    return sections
