@@ -45,6 +45,21 @@ def record_view(
         stash["action"] = action
 
 
+def record_review(request, action: str):
+    """A look at the audit trail itself (review pages, export): recorded like a case view."""
+    setattr(
+        request,
+        STASH,
+        {
+            "case_id": None,
+            "object_kind": "audit",
+            "object_id": None,
+            "action": action,
+            "break_glass": False,
+        },
+    )
+
+
 def record_denied(request, *, case_id, kind: str):
     """A refused attempt (the view answers 404)."""
     if request.user.is_authenticated:

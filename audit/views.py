@@ -19,25 +19,15 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.views import role_required
 from audit import review, services
-from audit.events import record_view
+from audit.events import record_review, record_view
 from audit.forms import DecisionForm, EventFilterForm, SharingForm, SignOffForm
-from audit.models import AccessEvent, DecisionLogEntry, ReviewFlag, SharingRecord
+from audit.models import DecisionLogEntry, ReviewFlag, SharingRecord
 from cases.access import CHANGE, get_case
 from cases.models import Case
 from config.pagination import CappedPaginator
 
 reviewers_only = role_required(*review.REVIEWERS)
 PAGE_SIZE = 50
-
-
-def _record_review(request, action: str):
-    AccessEvent.objects.create(
-        user=request.user,
-        object_kind="audit",
-        action=action,
-        outcome=AccessEvent.Outcome.ALLOWED,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-    )
 
 
 def _filtered(request):
@@ -60,7 +50,7 @@ def events(request):
     flags = {}
     for flag in ReviewFlag.objects.filter(event__in=[e.pk for e in rows]):
         flags.setdefault(flag.event_id, []).append(flag)
-    _record_review(request, "review-events")
+    record_review(request, "review-events")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -86,7 +76,7 @@ class Echo:
 def export(request):
     """The filtered events as CSV, streamed; the export itself is recorded."""
     _, queryset = _filtered(request)
-    _record_review(request, "export-csv")
+    record_review(request, "export-csv")
     references = dict(
         Case.objects.values_list("pk", "reference").filter(pk__in=queryset.values("case_id"))
     )
@@ -145,7 +135,7 @@ def queue(request):
     page = CappedPaginator(flags.order_by("-created_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _record_review(request, "review-queue")
+    record_review(request, "review-queue")
     return render(
         request,
         "audit/queue.html",
@@ -174,7 +164,7 @@ def flag(request, flag_pk):
         item.save(update_fields=["signed_off_by", "signed_off_at", "comment"])
         messages.success(request, "Signed off.")
         return redirect("audit:queue")
-    _record_review(request, "review-flag")
+    record_review(request, "review-flag")
     return render(
         request,
         "audit/flag.html",
@@ -200,7 +190,7 @@ def retention(request):
     page = Paginator(cases.select_related("lead").order_by("closed_at"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _record_review(request, "retention")
+    record_review(request, "retention")
     return render(request, "audit/retention.html", {"page": page, "years": years})
 
 

@@ -65,11 +65,16 @@ def assessment_save(
         row = rows.get(question_id)
         if row is None:
             continue
-        row.value = data.get("value", row.value) or ""
-        row.source = data.get("source", row.source) or ""
-        row.comment = data.get("comment", row.comment) or ""
-        changed.append(row)
-    # Saved one by one so the audit trail records each change (bulk_update sends no signals).
+        new = {
+            name: data.get(name, getattr(row, name)) or ""
+            for name in ("value", "source", "comment")
+        }
+        if any(getattr(row, name) != value for name, value in new.items()):
+            for name, value in new.items():
+                setattr(row, name, value)
+            changed.append(row)
+    # Only the answers that changed, one by one so the audit trail records each change
+    # (bulk_update sends no signals); an autosave of one click writes one row.
     for row in changed:
         row.save(update_fields=["value", "source", "comment"])
     for name in ("police_incidents", "judgement_level", "judgement_reason"):

@@ -84,3 +84,15 @@ def test_viewing_the_audit_trail_is_recorded(client, world):
         AccessEvent.objects.filter(user=world["users"]["auditor"]).values_list("action", flat=True)
     )
     assert {"review-events", "export-csv"} <= actions
+
+
+def test_htmx_fragments_skip_the_notification_count(client, world):
+    from django.urls import reverse
+
+    signed_in(client, world["users"]["lead"])
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("cases:list"), {"status": "open"}, headers={"HX-Request": "true"})
+    assert not [q for q in queries if "cases_notification" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("dashboard"))
+    assert len([q for q in queries if "cases_notification" in q["sql"]]) == 1

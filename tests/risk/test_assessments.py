@@ -343,3 +343,13 @@ def test_assessment_and_plan_pages_have_bounded_queries(
         assert client.get(reverse("risk:plan", args=[full_case.pk, plan.pk])).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse("risk:overview", args=[full_case.pk])).status_code == 200
+
+
+def test_an_autosave_of_one_answer_writes_only_that_answer(client, case, lead, dash):
+    signed_in(client, lead)
+    url = reverse("risk:autosave", args=[case.pk, dash.pk])
+    client.post(url, form_data(dash, {1: "yes"}))
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url, form_data(dash, {1: "yes", 2: "no"}))
+    updates = [q for q in queries if q["sql"].startswith('UPDATE "risk_answer"')]
+    assert len(updates) == 1
