@@ -133,11 +133,15 @@ def _conflict(request, case, form, current, title):
             continue
         theirs = getattr(current, name)
         yours = form.cleaned_data.get(name)
+        # Show choices as people read them ("High", not "high").
+        labels = (
+            dict(getattr(field, "choices", None) or []) if not hasattr(field, "queryset") else {}
+        )
         rows.append(
             {
                 "label": field.label or name,
-                "yours": yours,
-                "theirs": theirs,
+                "yours": labels.get(yours, yours),
+                "theirs": labels.get(theirs, theirs),
                 "differs": yours != theirs,
             }
         )

@@ -3,6 +3,7 @@
 Real transactions (transactional_db): each request commits on its own, as in production.
 """
 
+import re
 import threading
 
 import pytest
@@ -40,7 +41,9 @@ def test_second_of_two_edits_gets_the_conflict_page_and_the_first_survives(lead,
     assert refused.status_code == 409
     body = refused.content.decode()
     assert "Not saved: someone else changed this" in body and 'data-testid="conflict-table"' in body
-    assert "Standard" in body or "standard" in body
+    differing = re.findall(r'data-testid="differs">(.*?)</tr>', body, re.S)
+    risk_row = next(row for row in differing if "Risk level" in row)
+    assert re.search(r">Standard<.*>High<", risk_row, re.S)  # yours, then the saved one
 
     case.refresh_from_db()
     assert case.risk_level == "high" and case.at_risk_from_multiple_perpetrators
